@@ -1,0 +1,40 @@
+/**
+ * `/proc/sysvipc/shm`: the kernel's world-readable table of SysV segments. Used only to explain
+ * a segment we may not `IPC_STAT` (stat needs read permission; the table does not).
+ *
+ * @module
+ */
+import type { SegmentInfo } from "./decode.ts";
+
+/** Path of the kernel's segment table. */
+export const SYSVIPC_SHM = "/proc/sysvipc/shm";
+
+/**
+ * Finds the row for `key` in the text of `/proc/sysvipc/shm` (columns: key shmid perms size cpid
+ * lpid nattch uid gid cuid cgid atime dtime ctime …; key decimal, perms octal).
+ */
+export function parseSysvipcShm(text: string, key: number): SegmentInfo | null {
+  for (const line of text.split("\n").slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 14 || Number(f[0]) !== key) continue;
+    return {
+      mode: parseInt(f[2]!, 8) & 0o777,
+      size: Number(f[3]),
+      cpid: Number(f[4]),
+      nattch: Number(f[6]),
+      uid: Number(f[7]),
+      gid: Number(f[8]),
+      ctime: Number(f[13]),
+    };
+  }
+  return null;
+}
+
+/** Reads the row for `key`, or `null` when the table is unreadable or has no such key. */
+export function lookupSysvipc(key: number): SegmentInfo | null {
+  try {
+    return parseSysvipcShm(Deno.readTextFileSync(SYSVIPC_SHM), key);
+  } catch {
+    return null;
+  }
+}
