@@ -6,18 +6,23 @@
  */
 import { SyscallError } from "./errno.ts";
 import { libc } from "./libc.ts";
+import { type Address, address, copyFrom, cStringAt, MAP_FAILED } from "./memory.ts";
+
+const errnoBuf = new Int32Array(1);
+const errnoBytes = new Uint8Array(errnoBuf.buffer);
 
 /** Reads errno right after a failed call (same thread: no symbol is nonblocking). */
 export function lastErrno(): number {
-  const p = libc().__errno_location();
-  if (p === null) return 0;
-  return new Deno.UnsafePointerView(p).getInt32(0);
+  const p = address(libc().__errno_location());
+  if (p === 0n) return 0;
+  copyFrom(errnoBytes, p);
+  return errnoBuf[0]!;
 }
 
 /** strerror(errno), copied out of libc's buffer. */
 export function describeErrno(errno: number): string {
-  const p = libc().strerror(errno);
-  return p === null ? `errno ${errno}` : Deno.UnsafePointerView.getCString(p);
+  const p = address(libc().strerror(errno));
+  return p === 0n ? `errno ${errno}` : cStringAt(p);
 }
 
 /** Builds the error for a failed call from the current errno. */
@@ -35,14 +40,9 @@ export function checked(rc: number, action: string, syscall: string): number {
   return rc;
 }
 
-const MAP_FAILED = 0xffff_ffff_ffff_ffffn;
-
-/** Like {@linkcode checked} for calls that return a pointer and `(void *)-1` on failure. */
-export function checkedPointer(
-  p: Deno.PointerValue,
-  action: string,
-  syscall: string,
-): Deno.PointerObject {
-  if (p === null || Deno.UnsafePointer.value(p) === MAP_FAILED) throw failure(action, syscall);
-  return p;
+/** Like {@linkcode checked} for calls that return an address and `(void *)-1` on failure. */
+export function checkedAddress(p: number | bigint, action: string, syscall: string): Address {
+  const a = address(p);
+  if (a === 0n || a === MAP_FAILED) throw failure(action, syscall);
+  return a;
 }

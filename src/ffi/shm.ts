@@ -4,8 +4,10 @@
  *
  * @module
  */
-import { checked, checkedPointer } from "./check.ts";
+import { checked, checkedAddress } from "./check.ts";
+import { SyscallError } from "./errno.ts";
 import { libc } from "./libc.ts";
+import { type Address, copyFrom } from "./memory.ts";
 import { decodeShmidDs, type SegmentInfo } from "../shm/decode.ts";
 import { IPC_STAT, SHM_RDONLY, SHMID_DS_SIZE } from "../shm/layout.ts";
 
@@ -30,53 +32,73 @@ export function shmStat(id: number, action: string): SegmentInfo {
   return decodeShmidDs(statBuf);
 }
 
+/** `shmctl` command: highest index in use in the kernel's segment array. */
+const SHM_INFO = 14;
+/** `shmctl` command: IPC_STAT by array index, without the read-permission check (Linux ≥ 4.17). */
+const SHM_STAT_ANY = 15;
+
+/**
+ * The metadata of segment `id` even when this process may not read it (`IPC_STAT` needs read
+ * permission): scans the kernel's segment array with `SHM_STAT_ANY`, as `ipcs` does. `null` when
+ * no index holds `id` (removed meanwhile, or a kernel before 4.17).
+ */
+export function shmStatAny(id: number, action: string): SegmentInfo | null {
+  const maxIndex = checked(libc().shmctl(0, SHM_INFO, statBuf), action, "shmctl");
+  for (let index = 0; index <= maxIndex; index++) {
+    let found: number;
+    try {
+      found = checked(libc().shmctl(index, SHM_STAT_ANY, statBuf), action, "shmctl");
+    } catch (e) {
+      if (e instanceof SyscallError && e.code === "EINVAL") continue; // unused index
+      throw e;
+    }
+    if (found === id) return decodeShmidDs(statBuf);
+  }
+  return null;
+}
+
 /** A read-only attachment of one segment; detached on dispose. */
 export class ShmAttachment implements Disposable {
-  #addr: Deno.PointerObject | null;
-  #bytes: Uint8Array | null;
-  #words: Int32Array | null;
+  #addr: Address | null;
+  readonly #word = new Int32Array(1);
+  readonly #wordBytes = new Uint8Array(this.#word.buffer);
   /** The segment id attached. */
   readonly id: number;
-  /** Bytes mapped (the first `size` bytes of the segment). */
+  /** Bytes readable (the first `size` bytes of the segment). */
   readonly size: number;
 
-  private constructor(id: number, addr: Deno.PointerObject, size: number) {
+  private constructor(id: number, addr: Address, size: number) {
     this.id = id;
     this.size = size;
     this.#addr = addr;
-    const mapped = Deno.UnsafePointerView.getArrayBuffer(addr, size);
-    this.#bytes = new Uint8Array(mapped);
-    this.#words = new Int32Array(mapped, 0, size >> 2);
   }
 
   /**
-   * Attaches segment `id` read-only, mapping `size` bytes of it for reading.
+   * Attaches segment `id` read-only; `size` bytes of it will be read.
    *
    * @throws {SyscallError} EACCES when the caller may not read the segment; EINVAL/EIDRM, …
    */
   static attach(id: number, size: number, action: string): ShmAttachment {
-    const addr = checkedPointer(libc().shmat(id, null, SHM_RDONLY), action, "shmat");
+    const addr = checkedAddress(libc().shmat(id, 0n, SHM_RDONLY), action, "shmat");
     return new ShmAttachment(id, addr, size);
   }
 
   /**
-   * Copies the mapped bytes into `dst` and returns the i32 at `wordIndex` read again *after*
-   * the copy (for the `count` check of mode-1 segments).
+   * Copies the segment's first `dst.byteLength` bytes (at most `size`) into `dst` and returns
+   * the i32 at `wordIndex` read again *after* the copy (for the `count` check of mode-1 segments).
    */
   copyInto(dst: Uint8Array, wordIndex: number): number {
-    if (this.#bytes === null || this.#words === null) {
-      throw new Error(`Cannot read segment ${this.id}: it is detached`);
-    }
-    dst.set(this.#bytes.subarray(0, dst.byteLength));
-    return this.#words[wordIndex]!;
+    if (this.#addr === null) throw new Error(`Cannot read segment ${this.id}: it is detached`);
+    copyFrom(dst.byteLength > this.size ? dst.subarray(0, this.size) : dst, this.#addr);
+    copyFrom(this.#wordBytes, this.#addr, wordIndex * 4);
+    return this.#word[0]!;
   }
 
   /** Detaches (once). Reading after this throws. */
   [Symbol.dispose](): void {
     if (this.#addr === null) return;
     const addr = this.#addr;
-    this.#addr = this.#bytes = this.#words = null;
+    this.#addr = null;
     checked(libc().shmdt(addr), `detach segment ${this.id}`, "shmdt");
   }
 }
-

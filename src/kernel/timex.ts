@@ -55,7 +55,14 @@ export const STA = {
 export type StatusFlag = keyof typeof STA;
 
 /** Names of `ntp_adjtime`'s return values (TIME_OK …). */
-export const CLOCK_STATES = ["TIME_OK", "TIME_INS", "TIME_DEL", "TIME_OOP", "TIME_WAIT", "TIME_ERROR"];
+export const CLOCK_STATES = [
+  "TIME_OK",
+  "TIME_INS",
+  "TIME_DEL",
+  "TIME_OOP",
+  "TIME_WAIT",
+  "TIME_ERROR",
+];
 
 /** The kernel clock discipline as reported by `ntp_adjtime`. */
 export interface KernelClock {
@@ -100,7 +107,9 @@ function i64(v: DataView, at: number): number {
  */
 export function decodeTimex(state: number, bytes: Uint8Array): KernelClock {
   if (bytes.byteLength < TIMEX_SIZE) {
-    throw new RangeError(`Cannot decode timex: ${bytes.byteLength} bytes given, ${TIMEX_SIZE} needed`);
+    throw new RangeError(
+      `Cannot decode timex: ${bytes.byteLength} bytes given, ${TIMEX_SIZE} needed`,
+    );
   }
   const v = new DataView(bytes.buffer, bytes.byteOffset, TIMEX_SIZE);
   const status = v.getInt32(TIMEX.status, true);

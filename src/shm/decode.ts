@@ -62,6 +62,33 @@ function i64(view: DataView, at: number): number {
   return view.getInt32(at + 4, true) * 0x1_0000_0000 + view.getUint32(at, true);
 }
 
+const WORD = 4;
+/** An aligned copy for input that does not start at a 4-byte boundary. */
+const alignedCopy = new Uint8Array(SHM_TIME_SIZE);
+/** The input decoded last and word views of it (see {@linkcode shmTimeWords}). */
+let lastBytes: Uint8Array | null = null;
+let lastI32: Int32Array = new Int32Array(0);
+let lastU32: Uint32Array = new Uint32Array(0);
+
+/**
+ * Signed and unsigned 32-bit views of the first 96 bytes of `bytes`. A reader copies every
+ * sample into one reused scratch buffer, so the views of the last input are kept: a decode then
+ * allocates nothing but its result (a `DataView` per call costs ≈ 60 ns, most of the ≈ 100 ns
+ * budget of one read). Typed arrays use the host's byte order; every Deno target (x86_64,
+ * aarch64) is little-endian, as the segment is.
+ */
+function shmTimeWords(bytes: Uint8Array): [Int32Array, Uint32Array] {
+  if (bytes !== lastBytes) {
+    const aligned = bytes.byteOffset % WORD === 0;
+    const src = aligned ? bytes : alignedCopy;
+    lastBytes = aligned ? bytes : null; // an unaligned input is copied again on every call
+    lastI32 = new Int32Array(src.buffer, src.byteOffset, SHM_TIME_SIZE / WORD);
+    lastU32 = new Uint32Array(src.buffer, src.byteOffset, SHM_TIME_SIZE / WORD);
+  }
+  if (lastBytes === null) alignedCopy.set(bytes.subarray(0, SHM_TIME_SIZE));
+  return [lastI32, lastU32];
+}
+
 /**
  * Decodes the 96 bytes of a `struct shmTime`.
  *
@@ -73,20 +100,23 @@ export function decodeShmTime(bytes: Uint8Array): RawShmTime {
       `Cannot decode shmTime: ${bytes.byteLength} bytes given, ${SHM_TIME_SIZE} needed`,
     );
   }
-  const v = new DataView(bytes.buffer, bytes.byteOffset, SHM_TIME_SIZE);
+  const [i32, u32] = shmTimeWords(bytes);
+  const at = (offset: number) => offset / WORD;
   return {
-    mode: v.getInt32(SHM_TIME.mode, true),
-    count: v.getInt32(SHM_TIME.count, true),
-    clockSec: i64(v, SHM_TIME.clockTimeStampSec),
-    clockUsec: v.getInt32(SHM_TIME.clockTimeStampUSec, true),
-    receiveSec: i64(v, SHM_TIME.receiveTimeStampSec),
-    receiveUsec: v.getInt32(SHM_TIME.receiveTimeStampUSec, true),
-    leap: v.getInt32(SHM_TIME.leap, true),
-    precision: v.getInt32(SHM_TIME.precision, true),
-    nsamples: v.getInt32(SHM_TIME.nsamples, true),
-    valid: v.getInt32(SHM_TIME.valid, true),
-    clockNsec: v.getUint32(SHM_TIME.clockTimeStampNSec, true),
-    receiveNsec: v.getUint32(SHM_TIME.receiveTimeStampNSec, true),
+    mode: i32[at(SHM_TIME.mode)]!,
+    count: i32[at(SHM_TIME.count)]!,
+    clockSec: i32[at(SHM_TIME.clockTimeStampSec) + 1]! * 0x1_0000_0000 +
+      u32[at(SHM_TIME.clockTimeStampSec)]!,
+    clockUsec: i32[at(SHM_TIME.clockTimeStampUSec)]!,
+    receiveSec: i32[at(SHM_TIME.receiveTimeStampSec) + 1]! * 0x1_0000_0000 +
+      u32[at(SHM_TIME.receiveTimeStampSec)]!,
+    receiveUsec: i32[at(SHM_TIME.receiveTimeStampUSec)]!,
+    leap: i32[at(SHM_TIME.leap)]!,
+    precision: i32[at(SHM_TIME.precision)]!,
+    nsamples: i32[at(SHM_TIME.nsamples)]!,
+    valid: i32[at(SHM_TIME.valid)]!,
+    clockNsec: u32[at(SHM_TIME.clockTimeStampNSec)]!,
+    receiveNsec: u32[at(SHM_TIME.receiveTimeStampNSec)]!,
   };
 }
 

@@ -1,6 +1,7 @@
 /**
- * `/proc/sysvipc/shm`: the kernel's world-readable table of SysV segments. Used only to explain
- * a segment we may not `IPC_STAT` (stat needs read permission; the table does not).
+ * `/proc/sysvipc/shm`: the kernel's world-readable table of SysV segments, as text. The server
+ * cannot read it (Deno 2.9.5 requires `--allow-all` for any file under /proc, denoland/deno#27564):
+ * it uses `shmStatAny` (src/ffi/shm.ts) instead. Tests use this parser to list segments.
  *
  * @module
  */
@@ -28,13 +29,4 @@ export function parseSysvipcShm(text: string, key: number): SegmentInfo | null {
     };
   }
   return null;
-}
-
-/** Reads the row for `key`, or `null` when the table is unreadable or has no such key. */
-export function lookupSysvipc(key: number): SegmentInfo | null {
-  try {
-    return parseSysvipcShm(Deno.readTextFileSync(SYSVIPC_SHM), key);
-  } catch {
-    return null;
-  }
 }

@@ -5,12 +5,11 @@
  * @module
  */
 import { SyscallError } from "../ffi/errno.ts";
-import { ShmAttachment, shmLookup, shmStat } from "../ffi/shm.ts";
+import { ShmAttachment, shmLookup, shmStat, shmStatAny } from "../ffi/shm.ts";
 import { Ring } from "../stats.ts";
 import { type SegmentInfo, type ShmSample, toSample } from "./decode.ts";
 import { SHM_TIME_SIZE, shmKey } from "./layout.ts";
 import { readShm } from "./read.ts";
-import { lookupSysvipc } from "./sysvipc.ts";
 
 /** What a unit is doing now. */
 export type UnitState =
@@ -110,7 +109,8 @@ export class ShmUnit implements Disposable {
         return;
       }
       if (e instanceof SyscallError && e.code === "EACCES") {
-        this.info = lookupSysvipc(this.key); // the world-readable table still tells who owns it
+        // SHM_STAT_ANY still tells who owns it (Deno allows no read of /proc/sysvipc without -A)
+        this.info = shmStatAny(id, `stat NTP segment ${this.unit} without read permission`);
       }
       throw e;
     }
@@ -125,6 +125,7 @@ export class ShmUnit implements Disposable {
       this.#att = ShmAttachment.attach(id, SHM_TIME_SIZE, `attach NTP segment ${this.unit}`);
       this.#attachedCtime = info.ctime;
       this.attaches++;
+      this.info = shmStat(id, `stat NTP segment ${this.unit}`); // attach count including us
     }
     this.phase = "attached";
     this.lastError = null;

@@ -10,16 +10,19 @@ import { SHM_TIME, SHM_TIME_SIZE, shmKey } from "../../src/shm/layout.ts";
 const IPC_CREAT = 0o1000;
 const IPC_RMID = 0;
 
-const lib = Deno.dlopen(`/lib/${Deno.build.arch}-linux-gnu/libc.so.6`, {
-  /** int shmget(key_t key, size_t size, int shmflg); */
-  shmget: { parameters: ["i32", "usize", "i32"], result: "i32" },
-  /** void *shmat(int shmid, const void *shmaddr, int shmflg); */
-  shmat: { parameters: ["i32", "pointer", "i32"], result: "pointer" },
-  /** int shmdt(const void *shmaddr); */
-  shmdt: { parameters: ["pointer"], result: "i32" },
-  /** int shmctl(int shmid, int cmd, struct shmid_ds *buf); */
-  shmctl: { parameters: ["i32", "i32", "pointer"], result: "i32" },
-} as const);
+const lib = Deno.dlopen(
+  `/lib/${Deno.build.arch}-linux-gnu/libc.so.6`,
+  {
+    /** int shmget(key_t key, size_t size, int shmflg); */
+    shmget: { parameters: ["i32", "usize", "i32"], result: "i32" },
+    /** void *shmat(int shmid, const void *shmaddr, int shmflg); */
+    shmat: { parameters: ["i32", "pointer", "i32"], result: "pointer" },
+    /** int shmdt(const void *shmaddr); */
+    shmdt: { parameters: ["pointer"], result: "i32" },
+    /** int shmctl(int shmid, int cmd, struct shmid_ds *buf); */
+    shmctl: { parameters: ["i32", "i32", "pointer"], result: "i32" },
+  } as const,
+);
 
 /** One sample to write, fields as in `struct shmTime`. */
 export interface WriteSample {
@@ -93,6 +96,19 @@ export class TestSegment implements Disposable {
   /** Clears `valid`, as a consumer (ntpd, chronyd) does after taking a sample. */
   consume(): void {
     this.view.setInt32(SHM_TIME.valid, 0, true);
+  }
+
+  /** Changes the segment's permission bits (IPC_STAT, then IPC_SET; updates its ctime). */
+  chmod(perm: number): void {
+    const IPC_SET = 1;
+    const ds = new Uint8Array(112); // struct shmid_ds; shm_perm.mode at 20
+    if (lib.symbols.shmctl(this.id, 2, Deno.UnsafePointer.of(ds)) < 0) {
+      throw new Error(`test writer: shmctl(IPC_STAT, unit ${this.unit}) failed`);
+    }
+    new DataView(ds.buffer).setUint32(20, perm, true);
+    if (lib.symbols.shmctl(this.id, IPC_SET, Deno.UnsafePointer.of(ds)) < 0) {
+      throw new Error(`test writer: shmctl(IPC_SET, unit ${this.unit}) failed`);
+    }
   }
 
   /** Marks the segment for removal (IPC_RMID) without detaching. */
