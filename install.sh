@@ -69,6 +69,10 @@ for c in $configure; do
   esac
 done
 
+case $prefix in
+  /*) ;;
+  *) prefix=$(pwd)/$prefix ;; # the client configs need an absolute path
+esac
 bindir=${prefix%/}/bin
 bin=$bindir/$NAME
 udev_dir=${MCP_UTC_TIME_UDEV_DIR:-/etc/udev/rules.d}
@@ -171,7 +175,11 @@ if [ "$uninstall" = 1 ]; then
   fi
   for c in claude-desktop claude-code vscode; do
     f=$(client_file "$c")
-    [ -f "$f" ] || continue
+    if [ ! -f "$f" ] || ! grep -q "\"$NAME\"" "$f"; then continue; fi
+    if ! command -v python3 >/dev/null 2>&1; then
+      say "python3 is not installed: remove the \"$NAME\" entry from $f by hand"
+      continue
+    fi
     r=$(merge_config "$f" "$(client_key "$c")" remove)
     [ "$r" = removed ] && say "removed the $NAME entry from $f"
   done

@@ -4,7 +4,7 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export DEBIAN_FRONTEND=noninteractive
 need=""
-for p in gpsd gpsd-clients ntpsec qemu-user-static libc6-arm64-cross libgcc-s1-arm64-cross pps-tools shellcheck; do
+for p in gpsd gpsd-clients ntpsec qemu-user-static libc6-arm64-cross libgcc-s1-arm64-cross pps-tools shellcheck curl python3-yaml; do
   dpkg -s "$p" >/dev/null 2>&1 || need="$need $p"
 done
 if [ -n "$need" ]; then
@@ -44,3 +44,11 @@ fi
 mkdir -p "$ROOT/.deno/arm64/sysroot/lib"
 ln -sfn /usr/aarch64-linux-gnu/lib "$ROOT/.deno/arm64/sysroot/lib/aarch64-linux-gnu"
 ln -sfn /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 "$ROOT/.deno/arm64/sysroot/lib/ld-linux-aarch64.so.1"
+
+# The PPS rig (tests/pps_rig_test.ts): a QEMU guest with a real /dev/pps0; ../shared beside the
+# checkout. Its setup.sh is bash (pipefail, arrays) and idempotent (~6 s when already set up).
+if [ -x "$ROOT/../shared/pps-rig/setup.sh" ]; then
+  bash "$ROOT/../shared/pps-rig/setup.sh" >&2
+else
+  echo "build/test_deps.sh: $ROOT/../shared/pps-rig is missing: the PPS rig tests will skip" >&2
+fi

@@ -26,6 +26,7 @@ export {
   ErrorCode,
   LATEST_PROTOCOL_VERSION,
   McpError,
+  ResourceUpdatedNotificationSchema,
   SubscribeRequestSchema,
   SUPPORTED_PROTOCOL_VERSIONS,
   UnsubscribeRequestSchema,

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { monotonicMs } from "./ffi/clock.ts";
 import { type KernelClock, STA } from "./kernel/timex.ts";
 import type { PpsReport } from "./pps/report.ts";
 import type { UnitReport } from "./shm/report.ts";
@@ -127,12 +128,11 @@ export function kernelPpsDiscipline(k: KernelClock): boolean {
  */
 export function clockSource(
   kernel: KernelClock | null,
-  units: readonly UnitReport[],
-  ppsActive: boolean,
+  facts: SourceFacts,
 ): string {
   if (kernel === null || !kernel.synchronized) return "unsynchronized";
-  const unit = freshUnit(units);
-  if (kernelPpsDiscipline(kernel) || (ppsActive && unit !== null)) return "PPS";
+  const unit = facts.freshUnit;
+  if (kernelPpsDiscipline(kernel) || (facts.ppsActive && unit !== null)) return "PPS";
   if (unit !== null) return `SHM(${unit}) GPS`;
   return "NTP";
 }
@@ -152,7 +152,7 @@ export function buildStatus(
 ): NtpStatus {
   const ppsActive = pps.state === "active";
   return {
-    source: clockSource(kernel.clock, shm, ppsActive),
+    source: clockSource(kernel.clock, { freshUnit: freshUnit(shm), ppsActive }),
     synchronized: kernel.clock?.synchronized ?? false,
     shm_interface: shm.some((u) => ATTACHED_STATES.has(u.state)) ? "connected" : "disconnected",
     shm_valid: freshUnit(shm) !== null,
@@ -176,4 +176,42 @@ export function ntpStatus(sources: StatusSources): NtpStatus {
  */
 export function statusFingerprint(s: NtpStatus): string {
   return `${s.synchronized}|${s.shm_valid}|${s.pps_enabled}|${s.hardware_clock}`;
+}
+
+/** The monitor facts `source` depends on. */
+export interface SourceFacts {
+  /** Lowest watched unit with a fresh sample, or null. */
+  freshUnit: number | null;
+  /** The PPS source is active. */
+  ppsActive: boolean;
+}
+
+/**
+ * The monitor facts behind `source`, re-read at most every `maxAgeMs` (the SHM sampler's period:
+ * they cannot change faster than the samplers read). Keeps `get_utc_time` from building every
+ * unit's and the PPS report on each call; the kernel state is still read per call.
+ */
+export class SourceFactsCache {
+  readonly #sources: StatusSources;
+  readonly #maxAgeMs: number;
+  #facts: SourceFacts = { freshUnit: null, ppsActive: false };
+  #readAtMs = -Infinity;
+
+  constructor(sources: StatusSources, maxAgeMs: number) {
+    this.#sources = sources;
+    this.#maxAgeMs = maxAgeMs;
+  }
+
+  /** The facts, re-read when older than `maxAgeMs`. */
+  get(): SourceFacts {
+    const now = monotonicMs();
+    if (now - this.#readAtMs >= this.#maxAgeMs) {
+      this.#facts = {
+        freshUnit: freshUnit(this.#sources.shm.report()),
+        ppsActive: this.#sources.pps.report().state === "active",
+      };
+      this.#readAtMs = now;
+    }
+    return this.#facts;
+  }
 }

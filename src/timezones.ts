@@ -91,7 +91,11 @@ export function resolveZone(name: string): string {
   // ICU also accepts offsets ("+01:00"); they are not IANA names.
   if (/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(trimmed)) {
     try {
-      const icu = formatter(trimmed).resolvedOptions().timeZone;
+      // Not formatter(): it caches, and ICU accepts any letter case, so caching the caller's
+      // spelling would let hostile input grow the cache without bound (28 kB per entry).
+      const icu =
+        (formatters.get(trimmed) ?? new Intl.DateTimeFormat("en-US", { timeZone: trimmed }))
+          .resolvedOptions().timeZone;
       return ICU_TO_IANA[icu] ?? icu;
     } catch {
       // not a zone: fall through to the suggestions
@@ -104,10 +108,14 @@ export function resolveZone(name: string): string {
 export function unknownZoneMessage(name: string): string {
   const close = suggestZones(name);
   const hint = close.length > 0 ? ` Close valid names: ${close.join(", ")}.` : "";
-  return `Cannot use time zone ${
-    JSON.stringify(name)
-  }: it is not an IANA time zone name (such as "Europe/Warsaw" or "UTC").${hint} Call list_timezones with a query to search all names.`;
+  const shown = name.length > MAX_SUGGEST_INPUT
+    ? `${JSON.stringify(name.slice(0, MAX_SUGGEST_INPUT))}… (${name.length} characters)`
+    : JSON.stringify(name);
+  return `Cannot use time zone ${shown}: it is not an IANA time zone name (such as "Europe/Warsaw" or "UTC").${hint} Call list_timezones with a query to search all names.`;
 }
+
+/** Inputs longer than this get no suggestions and are shown cut (the longest zone name is 32). */
+const MAX_SUGGEST_INPUT = 64;
 
 /**
  * Up to `max` valid zone names closest to `input`: the same city first, then by edit distance
@@ -116,7 +124,8 @@ export function unknownZoneMessage(name: string): string {
  */
 export function suggestZones(input: string, max = 5): string[] {
   const q = normalizeQuery(input);
-  if (q === "") return [];
+  // The edit distance costs length × length per zone: a long input is no zone name anyway.
+  if (q === "" || q.length > MAX_SUGGEST_INPUT) return [];
   const qCity = q.slice(q.lastIndexOf("/") + 1);
   const limit = Math.max(2, Math.floor(q.length / 3));
   const scored: { name: string; score: number }[] = [];
@@ -334,7 +343,8 @@ export function parseTimeInput(text: string): TimeInput {
     if (
       local.month >= 1 && local.month <= 12 && local.day >= 1 &&
       local.day <= daysInMonth(local.year, local.month) &&
-      local.hour <= 23 && local.minute <= 59 && local.second <= 59
+      local.hour <= 23 && local.minute <= 59 && local.second <= 59 &&
+      (m[9] === undefined || (Number(m[10]) <= 23 && Number(m[11]) <= 59)) // offset ±23:59 at most
     ) {
       if (m[8] === undefined && m[9] === undefined) return { kind: "local", local };
       const off = m[8] !== undefined

@@ -112,6 +112,7 @@ async function install(home: Home, args: string[], env: Record<string, string> =
       MCP_UTC_TIME_ARCH: "x86_64",
       ...env,
     },
+    cwd: home.path,
     stdin: "null",
     signal: AbortSignal.timeout(120_000),
   }).output();
@@ -187,16 +188,29 @@ Deno.test("fresh install, then re-install: verified, installed, --check run, ide
 });
 
 Deno.test("the arch picks the asset; MCP_UTC_TIME_BASE_URL and --prefix are honoured", async () => {
-  await using rel = await Release.start();
+  await using release = await Release.start();
   await using home = await Home.create();
   const r = await install(home, ["--prefix", `${home.path}/opt`, "--no-check"], {
     MCP_UTC_TIME_ARCH: "aarch64",
-    MCP_UTC_TIME_BASE_URL: rel.url,
+    MCP_UTC_TIME_BASE_URL: release.url,
   });
   assert.equal(r.code, 0, r.stderr);
   const bin = `${home.path}/opt/bin/mcp-utc-time`;
   assert.equal(await Deno.readTextFile(bin), assetScript("aarch64-unknown-linux-gnu"));
   assert.equal(await exists(home.bin), false);
+  // A relative prefix is taken from the current directory; configs get the absolute path.
+  const rel = await install(home, ["--prefix", "rel", "--no-check", "--configure", "claude-code"], {
+    MCP_UTC_TIME_BASE_URL: release.url,
+  });
+  assert.equal(rel.code, 0, rel.stderr);
+  const config = JSON.parse(await Deno.readTextFile(`${home.path}/.claude.json`));
+  assert.equal(config.mcpServers["mcp-utc-time"].command, `${home.path}/rel/bin/mcp-utc-time`);
+  assert.equal(
+    await sha256File(`${home.path}/rel/bin/mcp-utc-time`),
+    await sha256File(
+      `${release.dir}/mcp-utc-time-${VERSION}-x86_64-unknown-linux-gnu`,
+    ),
+  );
 });
 
 Deno.test("a checksum mismatch aborts and leaves nothing behind", async () => {

@@ -31,13 +31,9 @@ import { hasCommand, missing, skipUnless } from "./support/prereq.ts";
 
 const PPSABI_C = `${ROOT}/../shared/pps-rig/ppsabi.c`;
 
+/** Whether `path` exists (`test -e`). */
 function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
+  return new Deno.Command("test", { args: ["-e", path] }).outputSync().success;
 }
 
 /** Compiles a C program and returns its output. */

@@ -192,7 +192,7 @@ Deno.test("ppsReport: an active ioctl source with statistics and the kernel's PP
     ],
     mode: ["CAPTUREASSERT", "TSFMT_TSPEC"],
     assert_sequence: 7,
-    last_assert_time: "2026-11-24T06:17:29.000600000Z",
+    last_assert_time: "2026-11-24T06:57:29.000600000Z",
     last_assert_unix_ns: "1795503449000600000",
     age_ms: 849.4,
     stale_after_ms: 2000,

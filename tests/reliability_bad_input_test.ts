@@ -149,7 +149,7 @@ Deno.test("bad input: 10^4 generated cases over stdio: no crash, only clear refu
   console.error(
     `bad input (seed ${seed}): ${cases.length} cases in ${(elapsedMs / 1000).toFixed(1)} s; ` +
       `answers: ${counts.errors} JSON-RPC errors, ${counts.isError} isError results, ` +
-      `${counts.allowedSuccess} successes (randomly edited calls that stayed valid), ${counts.nullId} with id null, ` +
+      `${counts.allowedSuccess} successes (allowed: extra arguments are ignored, some edited calls stay valid), ${counts.nullId} with id null, ` +
       `${counts.unattributed} unattributed, ${counts.notifications} notifications; ${server.stray.length} non-JSON-RPC stdout lines; ` +
       `${violations.length} violations\n  per kind (sent/answered): ` +
       [...perKind].map(([k, v]) => `${k} ${v.sent}/${v.answered}`).join(", "),

@@ -113,7 +113,9 @@ function unitLine(u: UnitReport, anyFresh: boolean, sampledMs: number): CheckLin
       (s.age_ms / 1000).toFixed(3)
     } s old, offset ${s.offset_ns} ns, leap ${s.leap}`;
   const jitter = u.stats.jitter_ns === null ? "" : `, jitter ${u.stats.jitter_ns} ns`;
-  const seen = `; ${u.stats.samples_seen} new samples in ${(sampledMs / 1000).toFixed(1)} s`;
+  const seen = `; ${u.stats.samples_seen} distinct samples read in ${
+    (sampledMs / 1000).toFixed(1)
+  } s`;
   const message = `${head}${seg}${sample}${jitter}${u.state === "no_segment" ? "" : seen}`;
   switch (u.state) {
     case "ok":
@@ -137,7 +139,6 @@ export function ppsLines(status: NtpStatus, waitedMs: number): CheckLine[] {
   const message = ppsMessage(p, waitedMs);
   switch (p.state) {
     case "active":
-      return [line("pps", "OK", message)];
     case "disabled":
       return [line("pps", "OK", message)];
     case "no_device":
@@ -164,7 +165,7 @@ function ppsMessage(p: PpsReport, waitedMs: number): string {
     : ", read via PPS_FETCH";
   const waited = p.source === null
     ? ""
-    : `; ${p.pulses_seen} pulses seen while waiting up to ${(waitedMs / 1000).toFixed(1)} s`;
+    : `; ${p.pulses_seen} pulses seen in ${(waitedMs / 1000).toFixed(1)} s of waiting`;
   const iv = p.interval_mean_ns === null
     ? ""
     : `, interval ${(p.interval_mean_ns / 1e6).toFixed(3)} ms${
@@ -276,7 +277,7 @@ export function handshakeLines(h: HandshakeResult): CheckLine[] {
         "mcp",
         "FAIL",
         `tools/call ${t.name}: ${t.error}`,
-        "This is a defect of mcp-utc-time: report it with the output of --check --json.",
+        "If the error names a file or permission, fix that; otherwise it is a defect of mcp-utc-time: report it with the output of --check --json.",
       ),
     );
   }

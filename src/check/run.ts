@@ -99,7 +99,14 @@ function writeStdout(text: string): void {
 
 /** `--check [--json]`: runs the check, prints the report, returns the exit code. */
 export async function checkMain(opts: CliOptions): Promise<number> {
-  const report = await runCheck(opts);
+  let report: CheckReport;
+  try {
+    report = await runCheck(opts);
+  } catch (e) {
+    // A defect, not a finding: every fact the check looks at is reported as a line instead.
+    console.error(`${NAME}: Cannot run the check: ${(e as Error).stack ?? e}`);
+    return 2;
+  }
   writeStdout(opts.json ? JSON.stringify(report, null, 2) + "\n" : formatText(report));
   return report.exit_code;
 }

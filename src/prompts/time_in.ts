@@ -5,7 +5,8 @@
  * @module
  */
 import { z } from "zod";
-import { completable, ErrorCode, McpError, type McpServer } from "../sdk.ts";
+import { InvalidParamsError } from "../invalid_params.ts";
+import { completable, type McpServer } from "../sdk.ts";
 import type { ServerDeps } from "../deps.ts";
 import { resolveZone, searchZones, zonedTime } from "../timezones.ts";
 import { utcTime } from "../tools/get_utc_time.ts";
@@ -49,7 +50,7 @@ export function registerTimeInPrompt(server: McpServer, deps: ServerDeps): void 
       };
     } catch (e) {
       if (e instanceof RangeError) {
-        throw new McpError(ErrorCode.InvalidParams, e.message);
+        throw new InvalidParamsError(e.message);
       }
       throw e;
     }

@@ -5,22 +5,14 @@
  *
  * @module
  */
-import {
-  ErrorCode,
-  McpError,
-  type McpServer,
-  SubscribeRequestSchema,
-  UnsubscribeRequestSchema,
-} from "../sdk.ts";
-import type { ServerDeps } from "../deps.ts";
+import { InvalidParamsError } from "../invalid_params.ts";
+import { type McpServer, SubscribeRequestSchema, UnsubscribeRequestSchema } from "../sdk.ts";
+import { DEFAULT_STATUS_POLL_MS, type ServerDeps } from "../deps.ts";
 import { ntpStatus, statusFingerprint } from "../status.ts";
 import { StatusWatch } from "./status_watch.ts";
 
 /** The status resource's URI. */
 export const STATUS_URI = "time://status";
-
-/** Default period, ms, of the subscription watch (the SHM sampler's rate). */
-export const DEFAULT_WATCH_POLL_MS = 100;
 
 /** Registers `time://status` and its subscription handlers. Call before `connect`. */
 export function registerStatusResource(server: McpServer, deps: ServerDeps): void {
@@ -45,7 +37,7 @@ export function registerStatusResource(server: McpServer, deps: ServerDeps): voi
         console.error(`mcp-utc-time: Cannot notify subscribers: ${e.message}`)
       );
     },
-    deps.watchPollMs ?? DEFAULT_WATCH_POLL_MS,
+    deps.statusPollMs ?? DEFAULT_STATUS_POLL_MS,
   );
   low.registerCapabilities({ resources: { subscribe: true } });
   low.setRequestHandler(SubscribeRequestSchema, (req) => {
@@ -67,8 +59,7 @@ export function registerStatusResource(server: McpServer, deps: ServerDeps): voi
 
 function checkUri(uri: string, action: string): void {
   if (uri !== STATUS_URI) {
-    throw new McpError(
-      ErrorCode.InvalidParams,
+    throw new InvalidParamsError(
       `Cannot ${action} ${uri}: no such resource (the subscribable resource is ${STATUS_URI})`,
     );
   }

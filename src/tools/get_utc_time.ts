@@ -6,9 +6,15 @@
  */
 import type { McpServer } from "../sdk.ts";
 import { z } from "zod";
-import type { ServerDeps } from "../deps.ts";
+import { DEFAULT_STATUS_POLL_MS, type ServerDeps } from "../deps.ts";
 import { isoUtc, type Timestamp, unixNsString } from "../shm/decode.ts";
-import { clockSource, readKernel } from "../status.ts";
+import {
+  clockSource,
+  freshUnit,
+  readKernel,
+  type SourceFacts,
+  SourceFactsCache,
+} from "../status.ts";
 import { READ_ONLY, toolResult } from "./result.ts";
 import type { KernelClock } from "../kernel/timex.ts";
 
@@ -77,11 +83,21 @@ export function trustNote(
   return `Synchronized via ${source}: the kernel bounds the clock error at ±${k.maxErrorUs} µs (estimated ${k.estErrorUs} µs).`;
 }
 
-/** The time `now` (default: the clock read now) with the kernel state and the monitors' facts. */
-export function utcTime(deps: ServerDeps, now: Timestamp = deps.clock()): UtcTime {
+/**
+ * The time `now` (default: the clock read now) with the kernel state read now and the monitors'
+ * facts (default: read now).
+ */
+export function utcTime(
+  deps: ServerDeps,
+  now: Timestamp = deps.clock(),
+  facts: SourceFacts = {
+    freshUnit: freshUnit(deps.shm.report()),
+    ppsActive: deps.pps.report().state === "active",
+  },
+): UtcTime {
   const kernel = readKernel(deps.kernel);
   const k = kernel.clock;
-  const source = clockSource(k, deps.shm.report(), deps.pps.report().state === "active");
+  const source = clockSource(k, facts);
   return {
     utc: isoUtc(now),
     unix_ns: unixNsString(now),
@@ -99,11 +115,12 @@ export function utcTime(deps: ServerDeps, now: Timestamp = deps.clock()): UtcTim
 
 /** Registers `get_utc_time`. */
 export function registerGetUtcTimeTool(server: McpServer, deps: ServerDeps): void {
+  const facts = new SourceFactsCache(deps, deps.statusPollMs ?? DEFAULT_STATUS_POLL_MS);
   server.registerTool("get_utc_time", {
     title: "UTC time with error bound",
     description:
       "The current UTC time from this machine's system clock (clock_gettime), with nanoseconds, the kernel's maximum and estimated error, whether the clock is synchronized and what disciplines it (PPS, a GPS via NTP shared memory, NTP, or nothing). Use it whenever you need the current time; trust it to within max_error_us only when synchronized is true.",
     annotations: READ_ONLY,
     outputSchema: OUTPUT,
-  }, () => toolResult(utcTime(deps)));
+  }, () => toolResult(utcTime(deps, deps.clock(), facts.get())));
 }

@@ -135,3 +135,28 @@ export async function makeNobodyDenoDir(): Promise<string> {
   await Deno.chown(dir, NOBODY, NOBODY);
   return dir;
 }
+
+/**
+ * Like {@linkcode makeNobodyDenoDir}, with a copy of this user's npm cache (for programs that
+ * import npm packages, such as main.ts), all owned by nobody: no network needed.
+ */
+export async function makeNobodyDenoDirWithNpm(): Promise<string> {
+  const dir = await makeNobodyDenoDir();
+  const src = `${Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`}/npm`;
+  for (
+    const [cmd, ...args] of [["cp", "-a", src, `${dir}/npm`], [
+      "chown",
+      "-R",
+      `${NOBODY}:${NOBODY}`,
+      dir,
+    ]]
+  ) {
+    const r = await new Deno.Command(cmd!, { args, stderr: "piped" }).output();
+    if (r.code !== 0) {
+      throw new Error(
+        `Cannot prepare nobody's DENO_DIR: ${cmd} failed: ${new TextDecoder().decode(r.stderr)}`,
+      );
+    }
+  }
+  return dir;
+}

@@ -12,6 +12,15 @@ import { Client, InMemoryTransport } from "../../src/sdk.ts";
 import { createServer } from "../../src/server.ts";
 import { ShmMonitor } from "../../src/shm/monitor.ts";
 
+/** The server's tools, sorted. */
+export const TOOL_NAMES: readonly string[] = [
+  "convert_time",
+  "get_current_time",
+  "get_ntp_status",
+  "get_utc_time",
+  "list_timezones",
+];
+
 /** Options of {@linkcode connectPair}. */
 export interface PairOptions {
   units: number[];

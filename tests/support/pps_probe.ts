@@ -3,8 +3,10 @@
  * that run it under `deno task start`'s permission flags (on the host, or in the PPS rig's guest).
  *
  * - `{"t":"pulse","seq":N,"unix_ns":"…"}` for each new assert the report shows;
- * - `{"t":"report","phase":"pulsing","report":{…}}` once `--pulses` asserts were read (or
- *   `"phase":"final"` at once when no source can be read, then exit 0);
+ * - `{"t":"report","phase":"pulsing","report":{…}}` once `--pulses` asserts in a row were read
+ *   with no sequence gap (a stalled event loop, e.g. while a slow emulated guest starts, can let
+ *   two asserts pass between polls; the report counts those as `sequence_gaps`), or
+ *   `"phase":"final"` at once when no source can be read, then exit 0;
  * - with `--until-stopped`: `{"t":"report","phase":"stopped",…}` when the state leaves `active`.
  *
  * Exits 1 with `"phase":"timeout"` when `--timeout` seconds pass first.
@@ -35,7 +37,8 @@ function emit(o: unknown): void {
 using monitor = new PpsMonitor({ device: values.device }).start();
 let lastNs: string | null = null;
 let phase: "pulsing" | "stopping" = "pulsing";
-const start = monitor.pulsesSeen;
+let gaps = 0;
+let sinceGap = monitor.pulsesSeen; // pulses_seen when the last sequence gap was counted
 for (;;) {
   const r: PpsReport = monitor.report();
   if (r.last_assert_unix_ns !== null && r.last_assert_unix_ns !== lastNs) {
@@ -46,7 +49,11 @@ for (;;) {
     emit({ t: "report", phase: "final", report: r });
     break;
   }
-  if (phase === "pulsing" && r.pulses_seen - start >= pulses && r.state === "active") {
+  if (r.sequence_gaps !== gaps) {
+    gaps = r.sequence_gaps;
+    sinceGap = r.pulses_seen;
+  }
+  if (phase === "pulsing" && r.pulses_seen - sinceGap >= pulses && r.state === "active") {
     emit({ t: "report", phase: "pulsing", report: r });
     if (!values["until-stopped"]) break;
     phase = "stopping";
