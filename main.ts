@@ -5,15 +5,14 @@
  *
  * @module
  */
-import process from "node:process";
 import { checkMain } from "./src/check/run.ts";
 import { type CliOptions, parseCli, USAGE } from "./src/cli.ts";
 import { clockGettime } from "./src/ffi/clock.ts";
 import { readKernelClock } from "./src/kernel/read.ts";
 import { PpsMonitor } from "./src/pps/monitor.ts";
-import { StdioServerTransport } from "./src/sdk.ts";
 import { createServer } from "./src/server.ts";
 import { ShmMonitor } from "./src/shm/monitor.ts";
+import { DenoStdioTransport } from "./src/stdio_transport.ts";
 import { NAME, VERSION } from "./src/version.ts";
 
 /** Exit at the latest this long after a shutdown begins, ms. */
@@ -44,11 +43,9 @@ async function serve(opts: CliOptions): Promise<void> {
   };
   // On EOF, let the requests already read finish (their handlers settle within a few turns).
   const onEof = () => setTimeout(() => shutdown("stdin closed"), 0);
-  process.stdin.on("end", onEof);
-  process.stdin.on("close", onEof);
   Deno.addSignalListener("SIGINT", () => shutdown("SIGINT"));
   Deno.addSignalListener("SIGTERM", () => shutdown("SIGTERM"));
-  await server.connect(new StdioServerTransport());
+  await server.connect(new DenoStdioTransport(onEof));
 }
 
 /** Runs the program; returns the exit code, or undefined while serving. */

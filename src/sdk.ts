@@ -15,6 +15,8 @@ export { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 export { completable } from "@modelcontextprotocol/sdk/server/completable.js";
 // @ts-types="@modelcontextprotocol/sdk/server/stdio"
 export { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+// @ts-types="@modelcontextprotocol/sdk/shared/stdio"
+export { ReadBuffer, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
 // @ts-types="@modelcontextprotocol/sdk/client/index"
 export { Client } from "@modelcontextprotocol/sdk/client/index.js";
 // @ts-types="@modelcontextprotocol/sdk/inMemory"
@@ -35,6 +37,7 @@ export {
 export type {
   CallToolResult,
   GetPromptResult,
+  JSONRPCMessage,
   Tool,
   ToolAnnotations,
 } from "@modelcontextprotocol/sdk/types.js";

@@ -69,18 +69,23 @@ Deno.test("segment lifecycle: the server follows removal, re-creation, resize, r
 
   const latencies: Record<string, number> = {};
   /** Waits until unit `unit` satisfies `ok`; records how long that took after the event. */
-  async function follows(
-    event: string,
-    unit: number,
-    ok: (u: Unit) => boolean,
-    t0 = performance.now(),
-  ) {
+  async function follows(event: string, unit: number, ok: (u: Unit) => boolean) {
+    const t0 = performance.now();
     let last: Unit | undefined;
-    const u = await waitFor(`${event} (last report: ${JSON.stringify(last)})`, async () => {
+    const u = await waitFor(event, async () => {
       last = await unitReport(server, unit);
       return ok(last) ? last : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 1 });
+    }, { timeoutMs: 20_000, intervalMs: 1 }).catch((e) => {
+      throw new Error(`${e.message}; last report: ${JSON.stringify(last)}`);
+    });
     latencies[event] = Math.round(performance.now() - t0);
+    return u;
+  }
+  /** Like `follows` for `stale`: the latency counts from when the last sample's age passed the limit. */
+  async function followsStale(event: string, unit: number) {
+    const u = await follows(event, unit, (u) => u.state === "stale");
+    const receiveMs = Number(BigInt(u.last_sample!.receive_unix_ns as string) / 1_000_000n);
+    latencies[event] = Math.round(Date.now() - (receiveMs + STALE_AFTER_S * 1000));
     return u;
   }
 

@@ -33,11 +33,13 @@ export function monotonicMs(): number {
 const timexBuf = new Uint8Array(TIMEX_SIZE);
 
 /**
- * Reads the kernel's NTP state with `ntp_adjtime` and `modes = 0` (changes nothing).
- * Returns the clock state code and a copy of the `struct timex` bytes.
+ * Reads the kernel's NTP state with `ntp_adjtime` and `modes = 0` (changes nothing) and returns
+ * `decode(state, timex)`: the clock state code and the `struct timex` bytes, which live in a
+ * reused buffer valid only during the call (a fresh 208-byte copy would cost about as much as
+ * the syscall itself: typed arrays over 64 bytes are allocated outside the V8 heap).
  */
-export function ntpAdjtimeRead(): { state: number; timex: Uint8Array } {
+export function ntpAdjtimeRead<T>(decode: (state: number, timex: Uint8Array) => T): T {
   timexBuf.fill(0); // modes = 0: read only
   const state = checked(libc().ntp_adjtime(timexBuf), "read the kernel clock state", "ntp_adjtime");
-  return { state, timex: timexBuf.slice() };
+  return decode(state, timexBuf);
 }

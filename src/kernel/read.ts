@@ -8,6 +8,5 @@ import { decodeTimex, type KernelClock } from "./timex.ts";
 
 /** Reads and decodes the kernel's NTP state (`ntp_adjtime`, modes = 0). */
 export function readKernelClock(): KernelClock {
-  const { state, timex } = ntpAdjtimeRead();
-  return decodeTimex(state, timex);
+  return ntpAdjtimeRead(decodeTimex);
 }

@@ -167,14 +167,26 @@ export function unixNsString(t: Timestamp): string {
   return (BigInt(t.sec) * 1_000_000_000n + BigInt(t.nsec)).toString();
 }
 
+/**
+ * The second formatted last and its "YYYY-MM-DDTHH:MM:SS" text. A status names the same second
+ * many times (every unit's samples, the clock read now), and formatting it through `Date` costs
+ * ≈ 0.5 µs each time.
+ */
+let isoSec = NaN;
+let isoSecText = "";
+
 /** A timestamp as ISO 8601 UTC with 9 fractional digits, e.g. `2026-11-24T06:45:00.123456789Z`. */
 export function isoUtc(t: Timestamp): string {
-  const date = new Date(t.sec * 1000);
-  if (Number.isNaN(date.getTime())) {
-    throw new RangeError(`Cannot format timestamp: ${t.sec} s is outside the ISO 8601 range`);
+  if (t.sec !== isoSec) {
+    const date = new Date(t.sec * 1000);
+    if (Number.isNaN(date.getTime())) {
+      throw new RangeError(`Cannot format timestamp: ${t.sec} s is outside the ISO 8601 range`);
+    }
+    const base = date.toISOString(); // "YYYY-MM-DDTHH:MM:SS.000Z" (or ±YYYYYY-…)
+    isoSecText = base.slice(0, base.length - 5);
+    isoSec = t.sec;
   }
-  const base = date.toISOString(); // "YYYY-MM-DDTHH:MM:SS.000Z" (or ±YYYYYY-…)
-  return `${base.slice(0, base.length - 5)}.${String(t.nsec).padStart(9, "0")}Z`;
+  return `${isoSecText}.${String(t.nsec).padStart(9, "0")}Z`;
 }
 
 /** Metadata of a SysV segment from `shmctl(IPC_STAT)`. */

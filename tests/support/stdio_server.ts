@@ -184,11 +184,16 @@ export class StdioServer implements AsyncDisposable {
   async request(method: string, params?: unknown, timeoutMs?: number): Promise<Message> {
     const id = this.#nextId++;
     const answer = this.response(id, timeoutMs);
-    await this.send(
-      params === undefined
-        ? { jsonrpc: "2.0", id, method }
-        : { jsonrpc: "2.0", id, method, params },
-    );
+    try {
+      await this.send(
+        params === undefined
+          ? { jsonrpc: "2.0", id, method }
+          : { jsonrpc: "2.0", id, method, params },
+      );
+    } catch (e) {
+      answer.catch(() => {}); // the send failed: report that, not the missing answer
+      throw e;
+    }
     return await answer;
   }
 
