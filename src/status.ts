@@ -67,8 +67,8 @@ export interface NtpStatus {
 export interface StatusSources {
   /** The SHM monitor. */
   shm: { report(): UnitReport[] };
-  /** The PPS monitor. */
-  pps: { report(): PpsReport };
+  /** The PPS monitor (`kernel`: the kernel state already read for this status, if any). */
+  pps: { report(kernel?: KernelClock | Error): PpsReport };
   /** Reads the kernel clock state now (`readKernelClock`). */
   kernel: () => KernelClock;
 }
@@ -167,7 +167,9 @@ export function buildStatus(
 
 /** Reads every source now and builds the status object. */
 export function ntpStatus(sources: StatusSources): NtpStatus {
-  return buildStatus(sources.shm.report(), sources.pps.report(), readKernel(sources.kernel));
+  const kernel = readKernel(sources.kernel); // once: the PPS report shows the same reading
+  const pps = sources.pps.report(kernel.clock ?? new Error(kernel.error));
+  return buildStatus(sources.shm.report(), pps, kernel);
 }
 
 /**

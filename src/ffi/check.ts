@@ -40,6 +40,14 @@ export function checked(rc: number, action: string, syscall: string): number {
   return rc;
 }
 
+/**
+ * For calls that return 0 or an errno value themselves (the pthread functions): throws the
+ * call's {@linkcode SyscallError} when `rc` is not 0.
+ */
+export function checkedReturn(rc: number, action: string, syscall: string): void {
+  if (rc !== 0) throw new SyscallError(action, syscall, rc, describeErrno(rc));
+}
+
 /** Like {@linkcode checked} for calls that return an address and `(void *)-1` on failure. */
 export function checkedAddress(p: number | bigint, action: string, syscall: string): Address {
   const a = address(p);

@@ -45,6 +45,10 @@ export const LIBC_SYMBOLS = {
   strerror: { parameters: ["i32"], result: "usize" },
   /** void *memcpy(void *dest, const void *src, size_t n); (copies native memory out: see memory.ts) */
   memcpy: { parameters: ["buffer", "usize", "usize"], result: "usize" },
+  /** int pthread_mutex_lock(pthread_mutex_t *mutex); (a load-acquire: see memory.ts loadFence) */
+  pthread_mutex_lock: { parameters: ["buffer"], result: "i32" },
+  /** int pthread_mutex_unlock(pthread_mutex_t *mutex); (a store-release) */
+  pthread_mutex_unlock: { parameters: ["buffer"], result: "i32" },
   /** size_t strlen(const char *s); */
   strlen: { parameters: ["usize"], result: "usize" },
 } as const satisfies Deno.ForeignLibraryInterface;

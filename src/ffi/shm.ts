@@ -7,7 +7,7 @@
 import { checked, checkedAddress } from "./check.ts";
 import { SyscallError } from "./errno.ts";
 import { libc } from "./libc.ts";
-import { type Address, copyFrom } from "./memory.ts";
+import { type Address, copyFrom, loadFence } from "./memory.ts";
 import { decodeShmidDs, type SegmentInfo } from "../shm/decode.ts";
 import { IPC_STAT, SHM_RDONLY, SHMID_DS_SIZE } from "../shm/layout.ts";
 
@@ -84,13 +84,21 @@ export class ShmAttachment implements Disposable {
   }
 
   /**
-   * Copies the segment's first `dst.byteLength` bytes (at most `size`) into `dst` and returns
-   * the i32 at `wordIndex` read again *after* the copy (for the `count` check of mode-1 segments).
+   * Copies the segment's first `dst.byteLength` bytes (at most `size`) into `dst`, seqlock-style
+   * for the i32 at `wordIndex` (`count`): that word is read before the copy (and stored in `dst`
+   * in place of the copied one), then the bytes, then the word again, which is returned. Loads are
+   * fenced between the three steps ({@linkcode loadFence}), so when the returned word equals the
+   * one in `dst`, no writer bumped it while the bytes were read.
    */
   copyInto(dst: Uint8Array, wordIndex: number): number {
     if (this.#addr === null) throw new Error(`Cannot read segment ${this.id}: it is detached`);
+    const at = wordIndex * 4;
+    copyFrom(this.#wordBytes, this.#addr, at);
+    loadFence();
     copyFrom(dst.byteLength > this.size ? dst.subarray(0, this.size) : dst, this.#addr);
-    copyFrom(this.#wordBytes, this.#addr, wordIndex * 4);
+    loadFence();
+    dst.set(this.#wordBytes, at); // the word as read before the copy
+    copyFrom(this.#wordBytes, this.#addr, at);
     return this.#word[0]!;
   }
 

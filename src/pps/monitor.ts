@@ -11,6 +11,7 @@ import { fileOwner } from "../ffi/file.ts";
 import { PpsDevice } from "../ffi/pps.ts";
 import { currentUid } from "../ffi/system.ts";
 import { readKernelClock } from "../kernel/read.ts";
+import type { KernelClock } from "../kernel/timex.ts";
 import { PulseHistory } from "./history.ts";
 import { capturesAssert, type PpsFacts, type PpsReport, ppsReport } from "./report.ts";
 import { listPpsSources, type PpsSysfsEntry, readSysfsAssert, sysfsEntry } from "./sysfs.ts";
@@ -51,6 +52,15 @@ function nodeStat(device: string): PpsFacts["nodeStat"] {
 
 function asError(e: unknown): Error {
   return e instanceof Error ? e : new Error(String(e));
+}
+
+/** The kernel clock state read now, or the error that prevented it. */
+function readKernelOrError(): KernelClock | Error {
+  try {
+    return readKernelClock();
+  } catch (e) {
+    return asError(e);
+  }
 }
 
 /** Watches one PPS source read-only; dispose to stop and close the device. */
@@ -208,14 +218,12 @@ export class PpsMonitor implements Disposable {
     return this;
   }
 
-  /** The report as of now. */
-  report(): PpsReport {
-    let kernel;
-    try {
-      kernel = readKernelClock();
-    } catch (e) {
-      kernel = asError(e);
-    }
+  /**
+   * The report as of now. `kernel` is the kernel state (or why it could not be read) when the
+   * caller has just read it — the status object reads it once for all its parts; by default it
+   * is read here.
+   */
+  report(kernel: KernelClock | Error = readKernelOrError()): PpsReport {
     return ppsReport(this.#facts, {
       now: clockGettime(),
       staleAfterMs: this.staleAfterMs,

@@ -8,7 +8,10 @@
  *
  * usage: deno run --allow-all tests/bench/stdio_harness.ts [--rounds 2] [--serial 2000]
  *          [--warmup 200] [--concurrency 10] [--cold 5] [--rss-calls 100000]
- *          [--servers mcp-utc-time,time-mcp,mcp-time]
+ *          [--servers mcp-utc-time,time-mcp,mcp-time] [--before DIR]
+ *
+ * `--before DIR` adds a column for the server in another checkout (e.g. `git archive` of an older
+ * commit unpacked into DIR), run with that checkout's own start flags: before/after numbers.
  *
  * @module
  */
@@ -27,6 +30,7 @@ interface Options {
   cold: number;
   rssCalls: number;
   servers: string[] | null;
+  before: string | null;
 }
 
 /** Everything measured for one server. */
@@ -56,6 +60,7 @@ function parseOptions(args: string[]): Options {
       cold: { type: "string", default: "5" },
       "rss-calls": { type: "string", default: "100000" },
       servers: { type: "string" },
+      before: { type: "string" },
     },
   });
   const count = (name: string, v: string, min: number): number => {
@@ -73,6 +78,7 @@ function parseOptions(args: string[]): Options {
     cold: count("cold", values.cold, 0),
     rssCalls: count("rss-calls", values["rss-calls"], 0),
     servers: values.servers?.split(",") ?? null,
+    before: values.before ?? null,
   };
 }
 
@@ -196,7 +202,8 @@ function table(all: Measured[], o: Options): string {
     peers.map((p) => `${ours.spec.name} ÷ ${p.spec.name}`).join(" | ")
   } |`;
   const lines = [head, `|${"---|".repeat(1 + all.length + peers.length)}`];
-  for (const [label, get, digits] of rows) {
+  const measured = all.some((m) => m.memory !== null) ? rows : rows.filter(([l]) => !/RSS/.test(l));
+  for (const [label, get, digits] of measured) {
     const ratio = (p: Measured) => {
       const a = get(ours);
       const b = get(p);
@@ -259,7 +266,7 @@ async function main(): Promise<void> {
   } catch (e) {
     console.error(`stdio_harness: ${(e as Error).message}; measuring what is installed`);
   }
-  const { servers, missing } = benchServers();
+  const { servers, missing } = benchServers(o.before);
   for (const why of missing) console.error(`\n!!! stdio_harness: LEAVING OUT ${why}\n`);
   const chosen = o.servers === null ? servers : servers.filter((s) => o.servers!.includes(s.name));
   const all: Measured[] = chosen.map((spec) => ({

@@ -20,10 +20,11 @@ export const NOBODY = 65534;
 
 /**
  * The permission flags of deno.json's `start` task (everything between `deno run` and the
- * script), e.g. `["--no-prompt", "--allow-ffi=…", "--allow-read=…"]`.
+ * script), e.g. `["--no-prompt", "--allow-ffi=…", "--allow-read=…"]`; of the checkout at `root`
+ * (default: this one).
  */
-export function startFlags(): string[] {
-  const config = JSON.parse(Deno.readTextFileSync(`${ROOT}/deno.json`));
+export function startFlags(root: string = ROOT): string[] {
+  const config = JSON.parse(Deno.readTextFileSync(`${root}/deno.json`));
   const start: string = config.tasks.start;
   const words = start.trim().split(/\s+/);
   if (words[0] !== "deno" || words[1] !== "run") {

@@ -73,15 +73,18 @@ export async function installPeers(): Promise<void> {
 /** NTP SHM units the bench feeds (the bench's own range, 70-79). */
 export const BENCH_SHM_UNITS = [70, 71, 72, 73] as const;
 
-/** This server, from source, with the start task's permission flags (never -A). */
-export function ourServer(): ServerSpec {
+/**
+ * This server, from source, with the start task's permission flags (never -A). `root` names
+ * another checkout of it (e.g. an older commit, for before/after numbers).
+ */
+export function ourServer(root: string = ROOT, name = "mcp-utc-time"): ServerSpec {
   const units = `${BENCH_SHM_UNITS[0]}-${BENCH_SHM_UNITS[BENCH_SHM_UNITS.length - 1]}`;
-  const [cmd, ...args] = denoArgv(["run", ...startFlags(), "main.ts", "--shm-units", units]);
+  const [cmd, ...args] = denoArgv(["run", ...startFlags(root), "main.ts", "--shm-units", units]);
   return {
-    name: "mcp-utc-time",
+    name,
     cmd: cmd!,
     args,
-    cwd: ROOT,
+    cwd: root,
     env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
     tool: "get_utc_time",
     toolArgs: {},
@@ -89,11 +92,14 @@ export function ourServer(): ServerSpec {
 }
 
 /**
- * The servers to measure, ours first; a peer that cannot run here is left out with the reason
- * in `missing`.
+ * The servers to measure, ours first (then the checkout `before`, when given); a peer that
+ * cannot run here is left out with the reason in `missing`.
  */
-export function benchServers(): { servers: ServerSpec[]; missing: string[] } {
+export function benchServers(
+  before: string | null = null,
+): { servers: ServerSpec[]; missing: string[] } {
   const servers = [ourServer()];
+  if (before !== null) servers.push(ourServer(before, "mcp-utc-time@before"));
   const missing: string[] = [];
   if (!hasCommand("node")) missing.push("time-mcp: node is not on PATH");
   else if (!exists(TIME_MCP_ENTRY)) missing.push(`time-mcp: ${TIME_MCP_ENTRY} is missing`);
