@@ -16,7 +16,7 @@ import {
   unixNsString,
 } from "../src/shm/decode.ts";
 import { SHM_TIME, SHM_TIME_SIZE, SHMID_DS, SHMID_DS_SIZE, shmKey } from "../src/shm/layout.ts";
-import { parseSysvipcShm } from "../src/shm/sysvipc.ts";
+import { parseSysvipcShm } from "./support/sysvipc.ts";
 
 /** A 96-byte shmTime image with the given fields (µs default to ns / 1000). */
 function shmTimeBytes(f: Partial<RawShmTime>): Uint8Array {

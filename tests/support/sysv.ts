@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { parseSysvipcShm, SYSVIPC_SHM } from "../../src/shm/sysvipc.ts";
+import { parseSysvipcShm, SYSVIPC_SHM } from "./sysvipc.ts";
 import type { SegmentInfo } from "../../src/shm/decode.ts";
 import { shmKey } from "../../src/shm/layout.ts";
 

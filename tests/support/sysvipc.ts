@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { SegmentInfo } from "./decode.ts";
+import type { SegmentInfo } from "../../src/shm/decode.ts";
 
 /** Path of the kernel's segment table. */
 export const SYSVIPC_SHM = "/proc/sysvipc/shm";
