@@ -7,6 +7,7 @@
  */
 import { hasCommand } from "../../support/prereq.ts";
 import { denoArgv, ROOT, startFlags } from "../../support/deno.ts";
+import { npmInstall } from "../../support/npm.ts";
 
 /** How to start a server and which of its tools returns the current time. */
 export interface ServerSpec {
@@ -47,26 +48,11 @@ export async function installPeers(): Promise<void> {
   if (exists(TIME_MCP_ENTRY) && exists(MCP_TIME_BIN)) return;
   if (!hasCommand("npm")) throw new Error("Cannot install the peers: npm is not on PATH");
   console.error(`stdio_harness: npm install ${PEER_PACKAGES.join(" ")} into ${PEERS_DIR}`);
-  Deno.mkdirSync(PEERS_DIR, { recursive: true });
-  const out = await new Deno.Command("npm", {
-    args: [
-      "install",
-      "--silent",
-      "--no-save",
-      "--no-package-lock",
-      "--no-audit",
-      "--no-fund",
-      "--ignore-scripts",
-      "--prefix",
-      PEERS_DIR,
-      ...PEER_PACKAGES,
-    ],
-    stdout: "inherit",
-    stderr: "piped",
-  }).output();
-  if (!out.success) {
-    const err = new TextDecoder().decode(out.stderr).trim();
-    throw new Error(`Cannot install the peers: npm install failed (code ${out.code}): ${err}`);
+  const out = await npmInstall(PEERS_DIR, PEER_PACKAGES, { ignoreScripts: true });
+  if (!out.ok) {
+    throw new Error(
+      `Cannot install the peers: npm install failed (code ${out.code}): ${out.stderr}`,
+    );
   }
 }
 
