@@ -27,14 +27,9 @@ import {
 } from "../src/pps/layout.ts";
 import { decodeStatx, STATX, STATX_SIZE, STATX_WANT } from "../src/pps/statx.ts";
 import { ROOT } from "./support/deno.ts";
-import { hasCommand, missing, skipUnless } from "./support/prereq.ts";
+import { hasCommand, missing, pathExists as exists, skipUnless } from "./support/prereq.ts";
 
 const PPSABI_C = `${ROOT}/../shared/pps-rig/ppsabi.c`;
-
-/** Whether `path` exists (`test -e`). */
-function exists(path: string): boolean {
-  return new Deno.Command("test", { args: ["-e", path] }).outputSync().success;
-}
 
 /** Compiles a C program and returns its output. */
 async function compileAndRun(source: string): Promise<string> {

@@ -6,21 +6,12 @@
  * @module
  */
 import { ROOT } from "./deno.ts";
-import { hasCommand, isRoot, missing } from "./prereq.ts";
+import { hasCommand, isRoot, missing, pathExists as exists } from "./prereq.ts";
 
 /** The rig's scripts. */
 export const RIG = `${ROOT}/../shared/pps-rig`;
 /** Where setup.sh put the kernel and initramfs. */
 export const RIG_DIR = Deno.env.get("PPS_RIG_DIR") ?? "/tmp/pps-rig";
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Why the rig cannot run here (empty when it can). */
 export function rigMissing(): string[] {

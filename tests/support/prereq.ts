@@ -20,6 +20,16 @@ export function hasCommand(name: string): boolean {
   return false;
 }
 
+/** Whether `path` exists (any kind of file; a dangling link counts as missing). */
+export function pathExists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether this process runs as root. */
 export function isRoot(): boolean {
   return Deno.uid() === 0;

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { hasCommand } from "../../support/prereq.ts";
+import { hasCommand, pathExists as exists } from "../../support/prereq.ts";
 import { denoArgv, ROOT, startFlags } from "../../support/deno.ts";
 import { npmInstall } from "../../support/npm.ts";
 
@@ -29,15 +29,6 @@ export const PEER_PACKAGES = ["time-mcp@1.0.6", "mcp-time-linux-x64@0.4.0"] as c
 
 const TIME_MCP_ENTRY = `${PEERS_DIR}/node_modules/time-mcp/dist/index.js`;
 const MCP_TIME_BIN = `${PEERS_DIR}/node_modules/mcp-time-linux-x64/bin/mcp-time`;
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Installs the peers with `npm install` when they are not there yet (idempotent).
