@@ -62,7 +62,7 @@ Deno.test("monitor states on real segments, with their explanations", async () =
   assert.equal(r.state, "not_ready");
   assert.equal(
     r.detail,
-    "Attached; no valid sample seen yet. The writer has not written (gpsd writes only with a GPS fix), or a consumer cleared each sample before the next poll.",
+    "Attached; no valid sample seen yet. The writer has not written (gpsd writes only with a GPS fix), or (mode 0 only: a mode-1 sample is recognised after a consumer took it) a consumer cleared each sample before the next poll.",
   );
   assert.deepEqual(
     [r.permissions, r.owner_uid, r.owner_gid, r.size, r.attach_count, r.stats.attaches],

@@ -32,7 +32,7 @@ class TornSource implements ShmSource {
   }
 }
 
-Deno.test("readShm on a real segment: not_ready, ok, bad_mode, and count clashes", async () => {
+Deno.test("readShm on a real segment: not_ready, ok, consumed, bad_mode, and count clashes", async () => {
   await using _lock = await lockUnits0to7();
   removeUnit(UNIT);
   using seg = TestSegment.create(UNIT, 0o600);
@@ -48,8 +48,13 @@ Deno.test("readShm on a real segment: not_ready, ok, bad_mode, and count clashes
   assert.equal(ok.status, "ok");
   assert.deepEqual(ok.status === "ok" && ok.raw, decodeShmTime(seg.bytes));
 
-  seg.consume();
+  seg.consume(); // mode 1, count 2: a whole sample a consumer took
+  const consumed = readShm(att, scratch);
+  assert.equal(consumed.status, "consumed");
+  assert.deepEqual(consumed.status === "consumed" && consumed.raw, decodeShmTime(seg.bytes));
+  seg.view.setInt32(4, 3, true); // count odd: a write in progress
   assert.equal(readShm(att, scratch).status, "not_ready");
+  seg.view.setInt32(4, 2, true);
 
   seg.write({ clockSec: 1, clockNsec: 0, receiveSec: 1, receiveNsec: 0, mode: 7 });
   const bad = readShm(att, scratch);

@@ -8,6 +8,14 @@
  * same way but never clears `valid` (that is the consumer's act), so the consumer still gets
  * every sample. A torn copy (count changed) is retried a few times and counted, never returned.
  *
+ * A consumer may clear `valid` within milliseconds of a write (NTPsec and chronyd poll on their
+ * own timers, so the window depends on their phase against the writer's), and a monitor polling
+ * at 10 Hz could then miss every sample. In mode 1 a cleared sample is still recognisable as
+ * complete: the writer increments `count` once before and once after writing, so `count` is odd
+ * only while a write is in progress. A mode-1 copy with `valid == 0`, an even non-zero `count`,
+ * and `count` unchanged across the copy is returned as `consumed`: the last sample written, whole,
+ * already taken by a consumer. Mode 0 has no such guarantee: there `valid == 0` stays `not_ready`.
+ *
  * @module
  */
 import { decodeShmTime, type RawShmTime } from "./decode.ts";
@@ -21,6 +29,7 @@ export interface ShmSource {
 /** The outcome of one read, as a value. */
 export type ShmRead =
   | { status: "ok"; raw: RawShmTime; clashes: number }
+  | { status: "consumed"; raw: RawShmTime; clashes: number }
   | { status: "not_ready"; raw: RawShmTime; clashes: number }
   | { status: "bad_mode"; raw: RawShmTime; clashes: number }
   | { status: "clash"; clashes: number };
@@ -49,6 +58,8 @@ export function readShm(
       if (clashes > maxRetries) return { status: "clash", clashes };
       continue;
     }
-    return { status: raw.valid ? "ok" : "not_ready", raw, clashes };
+    if (raw.valid) return { status: "ok", raw, clashes };
+    const complete = raw.mode === 1 && raw.count !== 0 && raw.count % 2 === 0;
+    return { status: complete ? "consumed" : "not_ready", raw, clashes };
   }
 }

@@ -146,7 +146,7 @@ function explain(u: ShmUnit, state: UnitState, ageMs: number | null, ctx: Report
         ctx.staleAfterMs / 1000
       } s): the writer stopped writing. Check that gpsd (or the refclock driver) runs and its receiver has a fix.`;
     case "not_ready":
-      return `Attached; no valid sample seen yet. The writer has not written (gpsd writes only with a GPS fix), or a consumer cleared each sample before the next poll.`;
+      return `Attached; no valid sample seen yet. The writer has not written (gpsd writes only with a GPS fix), or (mode 0 only: a mode-1 sample is recognised after a consumer took it) a consumer cleared each sample before the next poll.`;
     case "bad_mode":
       return `The segment's mode field is ${u.badMode}; only 0 and 1 are defined. Its writer does not speak the NTP SHM protocol.`;
     case "bad_size":

@@ -139,7 +139,7 @@ export class ShmUnit implements Disposable {
       return;
     }
     this.badMode = r.status === "bad_mode" ? r.raw.mode : null;
-    if (r.status !== "ok") return;
+    if (r.status !== "ok" && r.status !== "consumed") return;
     const s = toSample(r.raw);
     const prev = this.last?.sample;
     if (
